@@ -1,0 +1,3 @@
+package awssim
+
+func (s *Server) orgActions() map[string]handler { return map[string]handler{} }
