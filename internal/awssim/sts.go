@@ -78,6 +78,9 @@ func stsAssumeRole(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(sessionName) < 2 || len(sessionName) > 64 {
+		return nil, validationError("1 validation error detected: Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must have length between 2 and 64", sessionName)
+	}
 	if !sessionNamePattern.MatchString(sessionName) {
 		return nil, validationError("1 validation error detected: Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*", sessionName)
 	}

@@ -1,9 +1,11 @@
 package world
 
 import (
+	"encoding/base32"
 	"fmt"
 	"net"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/rdsfleet/rdsfleet/internal/awssim/policy"
@@ -14,16 +16,31 @@ import (
 // managed policies and malformed policy documents. The first problem is
 // returned as a *FieldError.
 func Validate(w *World) error {
-	v := validator{w: w, regions: map[string]bool{}, accounts: map[string]*Account{}, keys: map[string][]any{}}
+	v := validator{w: w, regions: map[string]bool{}, accounts: map[string]*Account{}, keys: map[string][]any{},
+		docs: map[docKey]*docProblem{}, acctIndex: map[string]int{}}
 	return v.run()
 }
 
 type validator struct {
-	w        *World
-	regions  map[string]bool
-	accounts map[string]*Account
-	keys     map[string][]any
+	w          *World
+	regions    map[string]bool
+	regionList []string
+	accounts   map[string]*Account
+	acctIndex  map[string]int
+	keys       map[string][]any
+	// docs memoizes policy checks by text: generated worlds share one
+	// document among thousands of roles.
+	docs map[docKey]*docProblem
 }
+
+type docKey struct {
+	kind policy.Kind
+	doc  Policy
+}
+
+// quoteHint ends the account id message: YAML turns unquoted digits into
+// numbers, which lose leading zeros in most YAML readers.
+const quoteHint = ` (write it in quotes: "012345678901")`
 
 func fail(msg string, path ...any) error { return &FieldError{Path: path, Msg: msg} }
 
@@ -40,18 +57,20 @@ func (v *validator) run() error {
 	for _, r := range regions {
 		v.regions[r] = true
 	}
+	v.regionList = regions
 	if len(v.w.Accounts) == 0 {
 		return fail("a world needs at least one account", "accounts")
 	}
 	for i := range v.w.Accounts {
 		a := &v.w.Accounts[i]
 		if !IsAccountID(a.ID) {
-			return fail(fmt.Sprintf("account id %q must be 12 digits (quote it in YAML)", a.ID), "accounts", i, "id")
+			return fail(fmt.Sprintf("account id %q must be 12 digits", a.ID)+quoteHint, "accounts", i, "id")
 		}
-		if _, dup := v.accounts[a.ID]; dup {
-			return fail(fmt.Sprintf("account %s is declared twice", a.ID), "accounts", i, "id")
+		if first, dup := v.acctIndex[a.ID]; dup {
+			return fail(fmt.Sprintf("account %s is declared twice (first at accounts[%d])", a.ID, first), "accounts", i, "id")
 		}
 		v.accounts[a.ID] = a
+		v.acctIndex[a.ID] = i
 		if a.Name == "" {
 			return fail("every account needs a name", "accounts", i)
 		}
@@ -108,16 +127,22 @@ func (v *validator) region(r string, path ...any) error {
 		return fail("region is required", path...)
 	}
 	if !v.regions[r] {
-		return fail(fmt.Sprintf("region %q is not one of the world's regions", r), path...)
+		return fail(fmt.Sprintf("region %q is not one of the world's regions (%s); list it under the top-level regions", r, strings.Join(v.regionList, ", ")), path...)
 	}
 	return nil
 }
 
 func (v *validator) policyDoc(doc Policy, kind policy.Kind, path ...any) error {
-	if _, err := policy.Parse(string(doc), kind); err != nil {
-		return fail("malformed policy document: "+err.Error(), path...)
+	k := docKey{kind, doc}
+	p, seen := v.docs[k]
+	if !seen {
+		p = checkPolicy(string(doc), kind)
+		v.docs[k] = p
 	}
-	return nil
+	if p == nil {
+		return nil
+	}
+	return fail("malformed policy document: "+p.msg, append(slices.Clone(path), p.sub...)...)
 }
 
 func (v *validator) managed(acct *Account, arns []string, path ...any) error {
@@ -135,7 +160,7 @@ func (v *validator) managed(acct *Account, arns []string, path ...any) error {
 			}
 		}
 		if !found {
-			return fail(fmt.Sprintf("managed policy %s is neither an AWS managed policy nor declared under this account's policies", arn), append(path, j)...)
+			return fail(fmt.Sprintf("managed policy %s is neither an AWS managed policy nor declared under this account's policies (a customer managed policy named N is arn:aws:iam::%s:policy/N)", arn, acct.ID), append(path, j)...)
 		}
 	}
 	return nil
@@ -188,8 +213,8 @@ func (v *validator) account(i int) error {
 		if err := v.managed(a, u.ManagedPolicies, at("users", j, "managed_policies")...); err != nil {
 			return err
 		}
-		for name, doc := range u.InlinePolicies {
-			if err := v.policyDoc(doc, policy.KindIdentity, at("users", j, "inline_policies", name)...); err != nil {
+		for _, name := range sortedKeys(u.InlinePolicies) {
+			if err := v.policyDoc(u.InlinePolicies[name], policy.KindIdentity, at("users", j, "inline_policies", name)...); err != nil {
 				return err
 			}
 		}
@@ -209,8 +234,8 @@ func (v *validator) account(i int) error {
 		if err := v.managed(a, r.ManagedPolicies, at("roles", j, "managed_policies")...); err != nil {
 			return err
 		}
-		for name, doc := range r.InlinePolicies {
-			if err := v.policyDoc(doc, policy.KindIdentity, at("roles", j, "inline_policies", name)...); err != nil {
+		for _, name := range sortedKeys(r.InlinePolicies) {
+			if err := v.policyDoc(r.InlinePolicies[name], policy.KindIdentity, at("roles", j, "inline_policies", name)...); err != nil {
 				return err
 			}
 		}
@@ -239,6 +264,9 @@ func (v *validator) account(i int) error {
 		}
 		if m.Name == "" || m.Seed == "" {
 			return fail("an MFA device needs a name and a base32 seed", at("mfa_devices", j)...)
+		}
+		if !validBase32(m.Seed) {
+			return fail(fmt.Sprintf("seed %q is not base32 (letters A-Z and digits 2-7, e.g. JBSWY3DPEHPK3PXP)", m.Seed), at("mfa_devices", j, "seed")...)
 		}
 	}
 	ids := map[string]bool{}
@@ -398,3 +426,21 @@ var Engines = []string{
 }
 
 var clusterEngines = []string{"aurora-postgresql", "aurora-mysql", "postgres", "mysql"}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// validBase32 matches the simulator's reading of TOTP seeds: case and
+// spaces ignored, padding optional.
+func validBase32(seed string) bool {
+	s := strings.ToUpper(strings.ReplaceAll(seed, " ", ""))
+	s = strings.TrimRight(s, "=")
+	b, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(s)
+	return err == nil && len(b) > 0
+}
