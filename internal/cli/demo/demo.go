@@ -4,6 +4,7 @@ package demo
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -252,7 +254,9 @@ func centralConfig(ps []profile, region string) string {
 
 // proxyClient sends AWS traffic through the simulator's TLS proxy, as
 // HTTPS_PROXY and AWS_CA_BUNDLE would, and loopback traffic (IMDS) directly.
-func proxyClient(h *simhost.Host) (*http.Client, error) {
+// It is the SDK's buildable client so an AWS_CA_BUNDLE in the environment
+// is added to the pool rather than refused.
+func proxyClient(h *simhost.Host) (*awshttp.BuildableClient, error) {
 	pem, err := os.ReadFile(h.CAFile)
 	if err != nil {
 		return nil, err
@@ -265,16 +269,19 @@ func proxyClient(h *simhost.Host) (*http.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.Proxy = func(r *http.Request) (*url.URL, error) {
-		if ip := net.ParseIP(r.URL.Hostname()); ip != nil && ip.IsLoopback() {
-			return nil, nil
+	return awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+		tr.Proxy = func(r *http.Request) (*url.URL, error) {
+			if ip := net.ParseIP(r.URL.Hostname()); ip != nil && ip.IsLoopback() {
+				return nil, nil
+			}
+			return proxyURL, nil
 		}
-		return proxyURL, nil
-	}
-	tr.TLSClientConfig.RootCAs = pool
-	tr.MaxIdleConnsPerHost = 64
-	return &http.Client{Transport: tr}, nil
+		if tr.TLSClientConfig == nil {
+			tr.TLSClientConfig = &tls.Config{}
+		}
+		tr.TLSClientConfig.RootCAs = pool
+		tr.MaxIdleConnsPerHost = 64
+	}), nil
 }
 
 type loader func(ctx context.Context, profile, region string) (aws.Config, error)
