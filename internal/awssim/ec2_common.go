@@ -86,23 +86,31 @@ func anyGlob(patterns, values []string) bool {
 	return false
 }
 
-// glob matches EC2 filter wildcards: * any run, ? one character.
+// glob matches EC2 filter wildcards: * any run, ? one character. It
+// backtracks only to the last star, so no pattern takes more than
+// len(pattern)*len(s) steps.
 func glob(pattern, s string) bool {
-	if pattern == "" {
-		return s == ""
-	}
-	switch pattern[0] {
-	case '*':
-		for i := 0; i <= len(s); i++ {
-			if glob(pattern[1:], s[i:]) {
-				return true
-			}
+	p, i, star, mark := 0, 0, -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
+			p++
+			i++
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, i
+			p++
+		case star >= 0:
+			p = star + 1
+			mark++
+			i = mark
+		default:
+			return false
 		}
-		return false
-	case '?':
-		return s != "" && glob(pattern[1:], s[1:])
 	}
-	return s != "" && s[0] == pattern[0] && glob(pattern[1:], s[1:])
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
 }
 
 // ec2Page reads MaxResults/NextToken and returns the [start, end) window of

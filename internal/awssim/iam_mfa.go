@@ -49,11 +49,11 @@ func iamCreateVirtualMFADevice(c *call) (any, error) {
 	seed := make([]byte, 20)
 	rand.Read(seed)
 	seedText := base32.StdEncoding.EncodeToString(seed)
-	a.iam.mfaDevices[serial] = &mfaDevice{serial: serial, seed: seed}
 	tagMap := map[string]string{}
 	if err := iamApplyTags(tagMap, tags); err != nil {
 		return nil, err
 	}
+	a.iam.mfaDevices[serial] = &mfaDevice{serial: serial, seed: seed}
 	// Base32StringSeed is a blob on the wire: base64 of the base32 text.
 	return &iamCreateVirtualMFADeviceResult{VirtualMFADevice: iamVirtualMFADeviceXML{
 		SerialNumber: serial, Base32StringSeed: base64.StdEncoding.EncodeToString([]byte(seedText)), Tags: iamTagList(tagMap),

@@ -50,6 +50,8 @@ type managedPolicy struct {
 	created, updated                 time.Time
 	versions                         []*policyVersion // newest last
 	defaultVersion                   string
+	lastVersion                      int // highest version number ever issued
+	tags                             map[string]string
 }
 
 type policyVersion struct {
@@ -71,12 +73,14 @@ type instanceProfile struct {
 	name, path, id, arn string
 	created             time.Time
 	roles               []string // role names; at most one
+	tags                map[string]string
 }
 
 type mfaDevice struct {
 	serial, user string
 	seed         []byte
-	lastCode     string // a code may be used once, as AWS enforces
+	lastCode     string    // a code may be used once, as AWS enforces
+	enabled      time.Time // zero: enabled before the simulation started
 }
 
 // parsePolicy parses a policy, caching by text: generated worlds repeat the

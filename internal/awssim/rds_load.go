@@ -284,7 +284,7 @@ func (s *Server) newCluster(a *account, region string, r *rdsRegion, wc *world.D
 		}
 		cl.endpointHost, cl.readerHost, cl.endpointPort = host, host, port
 	}
-	if wc.StorageEncrypted || wc.KMSKey != "" || e.aurora() && wc.KMSKey != "" {
+	if wc.StorageEncrypted || wc.KMSKey != "" {
 		key, err := s.rdsKMSKeyLocked(a, region, wc.KMSKey)
 		if err != nil {
 			return nil, err
