@@ -20,6 +20,7 @@ type ec2Region struct {
 	routeTables    map[string]*ec2RouteTable
 	securityGroups map[string]*ec2SecurityGroup
 	peerings       map[string]*ec2Peering
+	launches       map[string]*runInstancesResult // by ClientToken
 	dhcpOptionsID  string
 }
 
@@ -34,6 +35,7 @@ func (e *ec2Region) ready() *ec2Region {
 		e.routeTables = map[string]*ec2RouteTable{}
 		e.securityGroups = map[string]*ec2SecurityGroup{}
 		e.peerings = map[string]*ec2Peering{}
+		e.launches = map[string]*runInstancesResult{}
 		e.dhcpOptionsID = newEC2ID("dopt-")
 	}
 	return e

@@ -285,6 +285,12 @@ func ec2RunInstances(c *call) (any, error) {
 		return nil, err
 	}
 	e := c.ec2()
+	// A repeated client token returns the first launch, so retries don't
+	// launch twice.
+	token := c.params.get("ClientToken")
+	if prev := e.launches[token]; token != "" && prev != nil {
+		return prev, nil
+	}
 	subnetID := c.params.get("SubnetId")
 	if subnetID == "" {
 		return nil, badRequest("VPCIdNotSpecified", "No default VPC for this user")
@@ -359,6 +365,9 @@ func ec2RunInstances(c *call) (any, error) {
 		x := e.instanceXML(inst)
 		x.State = ec2State("pending")
 		res.Instances = append(res.Instances, x)
+	}
+	if token != "" {
+		e.launches[token] = res
 	}
 	return res, nil
 }

@@ -113,7 +113,7 @@ func rdsAddTagsToResource(c *call) (any, error) {
 		merged[k] = v
 	}
 	if len(merged) > 50 {
-		return nil, badRequest("TagQuotaPerResourceExceeded", "Cannot add tags: a resource can have at most 50 tags.")
+		return nil, invalidParam("Cannot add tags: a resource can have at most 50 tags.")
 	}
 	*tags = merged
 	return nil, nil

@@ -1,11 +1,8 @@
 package awssim
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -122,33 +119,9 @@ func rdsAdmin(t *testing.T, ts *testSim, region string) *rds.Client {
 	return rdsClient(ts.cfg(t, region, rdsAdminKey, rdsAdminSecret, ""))
 }
 
-// rdsClient is an RDS client whose request bodies are sent from memory.
-// The SDK closes a request body as soon as the response headers arrive;
-// net/http then fails its own final read of a streamed body and closes
-// the connection under a large response still being read ("use of closed
-// network connection"). Over loopback that race is easy to lose.
-func rdsClient(cfg aws.Config) *rds.Client {
-	return rds.NewFromConfig(cfg, func(o *rds.Options) {
-		o.HTTPClient = &http.Client{Transport: memoryBodies{http.DefaultTransport}}
-	})
-}
-
-type memoryBodies struct{ next http.RoundTripper }
-
-func (m memoryBodies) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body == nil || r.Body == http.NoBody {
-		return m.next.RoundTrip(r)
-	}
-	data, err := io.ReadAll(r.Body)
-	r.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	r = r.Clone(r.Context())
-	r.Body = io.NopCloser(bytes.NewReader(data))
-	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-	return m.next.RoundTrip(r)
-}
+// rdsClient is the RDS client of a test; the harness's retryer covers the
+// SDK's closed-connection race over loopback.
+func rdsClient(cfg aws.Config) *rds.Client { return rds.NewFromConfig(cfg) }
 
 func describeOne(t *testing.T, c *rds.Client, id string) rdstypes.DBInstance {
 	t.Helper()

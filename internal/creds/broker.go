@@ -13,11 +13,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+
+	"github.com/rdsfleet/rdsfleet/internal/awsconfig"
 )
 
 // Role is one role to assume from a source.
@@ -83,7 +83,7 @@ func (b *Broker) Role(src *Source, r Role) *RoleCredentials {
 		if r.Region != "" {
 			o.Region = r.Region
 		}
-		o.Retryer = NewRetryer()
+		o.Retryer = awsconfig.NewRetryer()
 	})
 	p := &roleProvider{b: b, src: src, role: r, client: client}
 	rc := &RoleCredentials{
@@ -96,17 +96,6 @@ func (b *Broker) Role(src *Source, r Role) *RoleCredentials {
 	}
 	b.roles[key] = rc
 	return rc
-}
-
-// NewRetryer is the retryer every rdsfleet client gets: the SDK's standard
-// retryer with more attempts and no client-side retry quota (throttling at
-// fleet scale is normal; backoff, not a quota, is the answer).
-func NewRetryer() aws.Retryer {
-	return retry.NewStandard(func(o *retry.StandardOptions) {
-		o.MaxAttempts = 8
-		o.MaxBackoff = 20 * time.Second
-		o.RateLimiter = ratelimit.None
-	})
 }
 
 type roleProvider struct {
