@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,7 +16,9 @@ import (
 
 func TestSimWritesEnvFileAndReadyLine(t *testing.T) {
 	dir := t.TempDir()
-	ios, _, out, _ := iostreams.Test()
+	ios, _, _, _ := iostreams.Test()
+	out := &syncBuffer{}
+	ios.Out = out
 	opts := &Options{IO: ios, Addr: "127.0.0.1:0", ProxyAddr: "127.0.0.1:0", CAFile: filepath.Join(dir, "ca.pem"),
 		IMDSAddr: "127.0.0.1:0", EnvFile: filepath.Join(dir, "sim.env"), Quiet: true}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -46,6 +49,24 @@ func TestSimWritesEnvFileAndReadyLine(t *testing.T) {
 			t.Errorf("IMDS endpoint needs its trailing slash: %s", line)
 		}
 	}
+}
+
+// syncBuffer is written by the command's goroutine and read by the test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func TestSimBadInputIsAUsageError(t *testing.T) {
