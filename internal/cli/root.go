@@ -12,9 +12,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rdsfleet/rdsfleet/internal/cli/accounts"
+	"github.com/rdsfleet/rdsfleet/internal/cli/cache"
 	"github.com/rdsfleet/rdsfleet/internal/cli/demo"
 	"github.com/rdsfleet/rdsfleet/internal/cli/exitcode"
+	"github.com/rdsfleet/rdsfleet/internal/cli/factory"
+	"github.com/rdsfleet/rdsfleet/internal/cli/ls"
 	"github.com/rdsfleet/rdsfleet/internal/cli/sim"
+	"github.com/rdsfleet/rdsfleet/internal/cli/whoami"
 	"github.com/rdsfleet/rdsfleet/internal/iostreams"
 )
 
@@ -42,6 +47,11 @@ simulator, with nothing to set up.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitcode.UsageError{Err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
+	f := &factory.Factory{IO: ios}
+	root.AddCommand(ls.NewCmdLs(f, nil))
+	root.AddCommand(accounts.NewCmdAccounts(f, nil))
+	root.AddCommand(whoami.NewCmdWhoami(f, nil))
+	root.AddCommand(cache.NewCmdCache(f))
 	root.AddCommand(sim.NewCmdSim(ios, nil))
 	root.AddCommand(demo.NewCmdDemo(ios, nil))
 	return root

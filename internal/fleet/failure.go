@@ -42,7 +42,7 @@ func hint(stage, code string, t sweep.Target) string {
 	acct := t.Account.Name
 	switch {
 	case stage == "assume-role" && code == "AccessDenied":
-		return "the role's trust policy must trust the identity above, and that identity's policy must allow sts:AssumeRole on " +
+		return "the role's trust policy must trust the caller named in the message, and the caller's own policy must allow sts:AssumeRole on " +
 			t.Account.RoleARN + "; check with: rdsfleet whoami --account " + acct
 	case stage == "assume-role" && code == "ValidationError":
 		return "check the session duration and name for this account"

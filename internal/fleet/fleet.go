@@ -304,6 +304,24 @@ func (f *Fleet) SourceFor(ctx context.Context, a accounts.Account) (*creds.Sourc
 	})
 }
 
+// IdentityRegion is a region where a's role session surely works: its
+// profile's region, else the fleet's first region that needs no opt-in.
+func (f *Fleet) IdentityRegion(a accounts.Account) string {
+	if a.HomeRegion != "" {
+		return a.HomeRegion
+	}
+	regions := f.Regions
+	if len(a.Regions) > 0 {
+		regions = a.Regions
+	}
+	for _, r := range regions {
+		if !optInRegions[r] {
+			return r
+		}
+	}
+	return regions[0]
+}
+
 // RoleFor is the role credentials of account a.
 func (f *Fleet) RoleFor(ctx context.Context, a accounts.Account) (*creds.Source, *creds.RoleCredentials, error) {
 	src, err := f.SourceFor(ctx, a)

@@ -23,11 +23,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+	"golang.org/x/time/rate"
 )
 
 // Limiter paces calls to stay under RDS's own throttle (one per account
 // and region, shared by the functions below); nil means no pacing.
-// *rate.Limiter (golang.org/x/time/rate) satisfies it.
+// *rate.Limiter (golang.org/x/time/rate) satisfies it; a nil
+// *rate.Limiter also means no pacing.
 type Limiter interface {
 	Wait(ctx context.Context) error
 }
@@ -47,6 +49,9 @@ type pager[T any] interface {
 // with op ("describe db instances: ...") and otherwise left as they are,
 // so that smithy.APIError and friends stay reachable with errors.As.
 func eachPage[T any](ctx context.Context, lim Limiter, op string, p pager[T], fn func(T)) error {
+	if l, ok := lim.(*rate.Limiter); ok && l == nil {
+		lim = nil // a typed nil would panic in Wait
+	}
 	for p.HasMorePages() {
 		if lim != nil {
 			if err := lim.Wait(ctx); err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/rdsfleet/rdsfleet/internal/accounts"
 	"github.com/rdsfleet/rdsfleet/internal/awssim"
 	"github.com/rdsfleet/rdsfleet/internal/awssim/world"
+	"github.com/rdsfleet/rdsfleet/internal/output"
 )
 
 var _ Limiter = (*rate.Limiter)(nil)
@@ -402,6 +403,9 @@ func TestEmptyRegion(t *testing.T) {
 	check("snapshots", len(sr), err)
 	mr, err := Maintenance(ctx, cfg, testAcct, empty, nil) // nil: no pacing
 	check("maintenance", len(mr), err)
+	var nilRate *rate.Limiter
+	mr, err = Maintenance(ctx, cfg, testAcct, empty, nilRate) // typed nil: no pacing either
+	check("maintenance", len(mr), err)
 	if got := lim.n.Load(); got != 4 {
 		t.Errorf("Wait called %d times, want 4 (one page each)", got)
 	}
@@ -590,4 +594,71 @@ func TestResourceID(t *testing.T) {
 func jsonOf(v any) (string, error) {
 	b, err := json.Marshal(v)
 	return string(b), err
+}
+
+// TestRender checks the rows, default columns and summaries fit the output
+// package as the commands will use them.
+func TestRender(t *testing.T) {
+	s := startSim(t)
+	cfg := s.cfg(t, full, readerKey, readerSecret)
+	ctx := context.Background()
+	inst, err := Instances(ctx, cfg, testAcct, full, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clusters, err := Clusters(ctx, cfg, testAcct, full, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snaps, err := Snapshots(ctx, cfg, testAcct, full, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	maint, err := Maintenance(ctx, cfg, testAcct, full, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		table output.Table
+		want  string
+	}{
+		{output.Table{Rows: inst, Default: InstanceColumns, Summary: InstanceSummary},
+			"130 DB instances in 1 account, 1 region: mysql 64, postgres 64, aurora-postgresql 2; status: available 129, stopped 1"},
+		{output.Table{Rows: clusters, Default: ClusterColumns, Summary: ClusterSummary},
+			"1 DB cluster in 1 account, 1 region: aurora-postgresql 1; status: available 1; 2 members"},
+		{output.Table{Rows: snaps, Default: SnapshotColumns, Summary: SnapshotSummary},
+			"131 snapshots in 1 account, 1 region: automated 129, manual 2; instance 129, cluster 2; "},
+		{output.Table{Rows: maint, Default: MaintenanceColumns, Summary: MaintenanceSummary},
+			"2 pending maintenance actions on 1 resource in 1 account, 1 region: db-upgrade 1, system-update 1; opt-in: none 2"},
+	} {
+		var out, errOut bytes.Buffer
+		if err := output.Render(&out, &errOut, tt.table, output.Options{TTY: true}); err != nil {
+			t.Fatalf("%T: %v", tt.table.Rows, err)
+		}
+		if !strings.Contains(out.String(), "\n"+tt.want) {
+			t.Errorf("%T: output lacks summary %q:\n%s", tt.table.Rows, tt.want, lastLines(out.String(), 3))
+		}
+		out.Reset()
+		if err := output.Render(&out, &errOut, tt.table, output.Options{Format: output.FormatJSON}); err != nil {
+			t.Fatalf("%T json: %v", tt.table.Rows, err)
+		}
+	}
+	var out bytes.Buffer
+	err = output.Render(&out, io.Discard, output.Table{Rows: inst}, output.Options{
+		Format: output.FormatCSV, Columns: []string{"id", "cluster", "tag:team"},
+		Sort: []string{"id"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"billing-pg,,billing\n", "orders-aurora-1,orders-aurora,\n"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("CSV lacks %q", want)
+		}
+	}
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
