@@ -121,6 +121,9 @@ func (s *Server) pruneExpiredLocked(now time.Time) {
 
 // issueSessionLocked mints temporary credentials for p.
 func (s *Server) issueSessionLocked(p *principal) *accessKey {
+	if l := s.opts.SessionLifetime; l > 0 && p.expires.Sub(p.issued) > l {
+		p.expires = p.issued.Add(l)
+	}
 	k := &accessKey{id: newSessionKeyID(), secret: newSecret(), token: newSessionToken(), principal: p, active: true, created: p.issued}
 	s.keys[k.id] = k
 	s.sessionsIssued++

@@ -52,10 +52,10 @@ func (s *Server) throttle(c *call) *APIError {
 			return throttlingError(c.svc)
 		}
 	}
-	if s.chance(s.opts.ThrottleRate) {
+	if every(&s.throttleSeq, s.opts.ThrottleRate) {
 		return throttlingError(c.svc)
 	}
-	if s.chance(s.opts.FailureRate) {
+	if every(&s.failureSeq, s.opts.FailureRate) {
 		if c.svc.proto == protoEC2 {
 			return apiErr(http.StatusInternalServerError, "InternalError", "An internal error has occurred")
 		}

@@ -32,8 +32,13 @@ type Options struct {
 	// Calls over the limit get the service's throttling error.
 	Quotas bool
 	// ThrottleRate and FailureRate inject throttling errors and 500s into
-	// that fraction of calls (0 to 1). STS's own calls are included.
+	// exactly that fraction of calls (0 to 1), spread evenly over the call
+	// sequence (0.5: every second call) so tests are repeatable. STS's own
+	// calls are included.
 	ThrottleRate, FailureRate float64
+	// SessionLifetime, when set, caps every session STS and IMDS issue, to
+	// exercise credential refresh in long runs without waiting hours.
+	SessionLifetime time.Duration
 	// Now is the simulated clock (session expiry, state transitions). Nil
 	// means time.Now. Signature timestamps are always checked against the
 	// real clock, as the clients sign with it.
@@ -66,6 +71,8 @@ type Server struct {
 	reqSeq  atomic.Uint64
 	randMu  sync.Mutex
 	randSrc *rand.Rand
+	// throttleSeq and failureSeq count calls for evenly spread injection.
+	throttleSeq, failureSeq atomic.Uint64
 }
 
 // New builds a simulator holding the world w. The world is validated first.
@@ -301,11 +308,12 @@ func (s *Server) delay(ctx context.Context) bool {
 	}
 }
 
-func (s *Server) chance(p float64) bool {
+// every reports whether the n-th call (counted by seq) is one of the
+// fraction p of calls to hit: exactly p of any run of calls, evenly spread.
+func every(seq *atomic.Uint64, p float64) bool {
 	if p <= 0 {
 		return false
 	}
-	s.randMu.Lock()
-	defer s.randMu.Unlock()
-	return s.randSrc.Float64() < p
+	n := float64(seq.Add(1))
+	return int64(n*p) > int64((n-1)*p)
 }

@@ -87,11 +87,7 @@ func (b *Broker) Role(src *Source, r Role) *RoleCredentials {
 	})
 	p := &roleProvider{b: b, src: src, role: r, client: client}
 	rc := &RoleCredentials{
-		CredentialsCache: aws.NewCredentialsCache(p, func(o *aws.CredentialsCacheOptions) {
-			// Refresh five minutes early so no call goes out with
-			// credentials about to expire.
-			o.ExpiryWindow = 5 * time.Minute
-		}),
+		CredentialsCache: aws.NewCredentialsCache(p),
 		p: p,
 	}
 	b.roles[key] = rc
@@ -126,7 +122,7 @@ func (p *roleProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 		key = k
 		if c, ok := p.b.Cache.Get(key); ok {
 			p.fromDisk.Store(true)
-			return c, nil
+			return refreshEarly(c), nil
 		}
 	}
 	p.fromDisk.Store(false)
@@ -144,7 +140,25 @@ func (p *roleProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 		// A cache that can't be written only costs an AssumeRole next run.
 		_ = p.b.Cache.Put(key, p.role.ARN, c)
 	}
-	return c, nil
+	return refreshEarly(c), nil
+}
+
+// refreshEarly moves the expiry the credentials cache sees forward, so a
+// long run renews a session before it lapses rather than sending a call
+// with credentials about to expire: five minutes early, or a fifth of
+// the remaining lifetime for short sessions.
+func refreshEarly(c aws.Credentials) aws.Credentials {
+	if !c.CanExpire {
+		return c
+	}
+	margin := time.Until(c.Expires) / 5
+	if margin > 5*time.Minute {
+		margin = 5 * time.Minute
+	}
+	if margin > 0 {
+		c.Expires = c.Expires.Add(-margin)
+	}
+	return c
 }
 
 func (p *roleProvider) assume(ctx context.Context, d time.Duration) (aws.Credentials, error) {

@@ -49,7 +49,13 @@ func (i Identity) Partition() string {
 // Identity asks STS who the source is, once per run.
 func (s *Source) Identity(ctx context.Context) (Identity, error) {
 	s.once.Do(func() {
-		out, err := sts.NewFromConfig(s.Config).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		cfg := s.Config.Copy()
+		if cfg.Region == "" {
+			// STS answers GetCallerIdentity in every region; a profile
+			// without one still has an identity.
+			cfg.Region = "us-east-1"
+		}
+		out, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		if err != nil {
 			s.err = fmt.Errorf("%s: get caller identity: %w", s.Name, err)
 			return

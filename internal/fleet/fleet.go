@@ -169,6 +169,9 @@ func Load(ctx context.Context, opts Options) (*Fleet, error) {
 	if f.Concurrency == 0 {
 		f.Concurrency = opts.Config.Concurrency
 	}
+	if len(f.Accounts) == 0 {
+		return f, nil // the caller says why; regions don't matter then
+	}
 	if err := f.resolveRegions(ctx); err != nil {
 		return nil, err
 	}

@@ -5,15 +5,21 @@ package simhost
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+
+	"github.com/rdsfleet/rdsfleet/internal/awsconfig"
 	"github.com/rdsfleet/rdsfleet/internal/awssim"
 	"github.com/rdsfleet/rdsfleet/internal/awssim/tlsproxy"
 	"github.com/rdsfleet/rdsfleet/internal/awssim/world"
@@ -193,4 +199,39 @@ func writeFile(path string, data []byte, perm os.FileMode) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// HTTPClient is an SDK HTTP client that reaches the simulator the way an
+// unmodified client does with HTTPS_PROXY and AWS_CA_BUNDLE: AWS hosts
+// through the TLS proxy, trusting its CA; loopback (IMDS) directly. It is
+// the SDK's buildable client, so an AWS_CA_BUNDLE in the environment is
+// added to the pool rather than refused.
+func (h *Host) HTTPClient() (*awshttp.BuildableClient, error) {
+	if h.ProxyURL == "" {
+		return nil, errors.New("the simulator runs without its proxy")
+	}
+	pem, err := os.ReadFile(h.CAFile)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, errors.New("simulator CA file holds no certificate")
+	}
+	proxyURL, err := url.Parse(h.ProxyURL)
+	if err != nil {
+		return nil, err
+	}
+	return awsconfig.HTTPClient(func(tr *http.Transport) {
+		tr.Proxy = func(r *http.Request) (*url.URL, error) {
+			if ip := net.ParseIP(r.URL.Hostname()); ip != nil && ip.IsLoopback() {
+				return nil, nil
+			}
+			return proxyURL, nil
+		}
+		if tr.TLSClientConfig == nil {
+			tr.TLSClientConfig = &tls.Config{}
+		}
+		tr.TLSClientConfig.RootCAs = pool
+	}), nil
 }

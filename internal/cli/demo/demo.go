@@ -4,20 +4,14 @@ package demo
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/spf13/cobra"
 
@@ -102,7 +96,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err := os.WriteFile(configPath, []byte(centralConfig(profiles, homeRegion(regions))), 0o644); err != nil {
 		return err
 	}
-	httpClient, err := proxyClient(h)
+	httpClient, err := h.HTTPClient()
 	if err != nil {
 		return err
 	}
@@ -214,36 +208,4 @@ func centralConfig(ps []profile, region string) string {
 		fmt.Fprintf(&b, "\n[profile %s]\nrole_arn = %s\ncredential_source = Ec2InstanceMetadata\nregion = %s\n", p.name, p.roleARN, region)
 	}
 	return b.String()
-}
-
-// proxyClient sends AWS traffic through the simulator's TLS proxy, as
-// HTTPS_PROXY and AWS_CA_BUNDLE would, and loopback traffic (IMDS) directly.
-// It is the SDK's buildable client so an AWS_CA_BUNDLE in the environment
-// is added to the pool rather than refused.
-func proxyClient(h *simhost.Host) (*awshttp.BuildableClient, error) {
-	pem, err := os.ReadFile(h.CAFile)
-	if err != nil {
-		return nil, err
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, errors.New("simulator CA file holds no certificate")
-	}
-	proxyURL, err := url.Parse(h.ProxyURL)
-	if err != nil {
-		return nil, err
-	}
-	return awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
-		tr.Proxy = func(r *http.Request) (*url.URL, error) {
-			if ip := net.ParseIP(r.URL.Hostname()); ip != nil && ip.IsLoopback() {
-				return nil, nil
-			}
-			return proxyURL, nil
-		}
-		if tr.TLSClientConfig == nil {
-			tr.TLSClientConfig = &tls.Config{}
-		}
-		tr.TLSClientConfig.RootCAs = pool
-		tr.MaxIdleConnsPerHost = 64
-	}), nil
 }
