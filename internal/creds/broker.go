@@ -88,7 +88,7 @@ func (b *Broker) Role(src *Source, r Role) *RoleCredentials {
 	p := &roleProvider{b: b, src: src, role: r, client: client}
 	rc := &RoleCredentials{
 		CredentialsCache: aws.NewCredentialsCache(p),
-		p: p,
+		p:                p,
 	}
 	b.roles[key] = rc
 	return rc
