@@ -140,6 +140,22 @@ func TestAWSCLIWalkthrough(t *testing.T) {
 	if strings.TrimSpace(dbs) != "orders-db" {
 		t.Fatalf("describe-db-instances --profile DB1: %q", dbs)
 	}
+	// boto3 (Debian's python3-boto3) with the same config and no keys.
+	if _, err := exec.LookPath("/usr/bin/python3"); err == nil {
+		script := "import boto3\ns = boto3.Session(profile_name='DB1')\nprint(s.client('sts').get_caller_identity()['Arn'])\nprint(' '.join(d['DBInstanceIdentifier'] for d in s.client('rds').describe_db_instances()['DBInstances']))\n"
+		cmd := exec.Command("/usr/bin/python3", "-c", script)
+		cmd.Env = append(append([]string(nil), baseEnv...), host...)
+		out, err := cmd.CombinedOutput()
+		switch {
+		case err != nil && strings.Contains(string(out), "No module named 'boto3'") && os.Getenv("RDSFLEET_REQUIRE_AWSCLI") == "":
+			t.Log("boto3 not installed; skipping its check")
+		case err != nil:
+			t.Fatalf("boto3: %v\n%s", err, out)
+		case !strings.Contains(string(out), "arn:aws:sts::111111111111:assumed-role/DB-Management-Host-Access-Role/") || !strings.Contains(string(out), "orders-db"):
+			t.Fatalf("boto3 output:\n%s", out)
+		}
+	}
+
 	// The host's role may not do more than describe: a stop is refused with AWS's message.
 	cmd := exec.Command(awsCLI, "rds", "stop-db-instance", "--profile", "DB1", "--db-instance-identifier", "orders-db")
 	cmd.Env = append(append([]string(nil), baseEnv...), host...)
