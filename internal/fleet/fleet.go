@@ -134,9 +134,15 @@ func Load(ctx context.Context, opts Options) (*Fleet, error) {
 			}
 			add(list)
 		case "inventory":
-			list, err := accounts.LoadInventory(opts.Config.InventoryPath(s.File), tmpl)
+			file := opts.Config.InventoryPath(s.File)
+			list, err := accounts.LoadInventory(file, tmpl)
 			if err != nil {
 				return nil, &InputError{err}
+			}
+			for _, a := range list {
+				if err := CheckRegions(a.Regions); err != nil {
+					return nil, &InputError{fmt.Errorf("inventory %s: account %s: %v", file, a.ID, err)}
+				}
 			}
 			for i := range list {
 				if list[i].ExternalID == "" {
@@ -183,7 +189,7 @@ func (f *Fleet) discoverOrganization(ctx context.Context, s fleetconfig.Source, 
 	if profile == "" {
 		profile = f.opts.Config.BaseProfile
 	}
-	src, err := creds.LoadDefaultSource(ctx, profile, awsconfig.LoadOptions(f.opts.LoadOptions...)...)
+	src, err := creds.LoadDefaultSource(ctx, profile, f.baseLoadOptions()...)
 	if err != nil {
 		return nil, err
 	}
@@ -192,14 +198,21 @@ func (f *Fleet) discoverOrganization(ctx context.Context, s fleetconfig.Source, 
 		ttl = timeDuration(s.CacheTTL)
 	}
 	cacheKey := "profile:" + profile
-	if ident, err := src.Identity(ctx); err == nil {
+	cfg := src.Config.Copy()
+	ident, identErr := src.Identity(ctx)
+	if identErr == nil {
 		cacheKey = ident.ARN
+	}
+	if cfg.Region == "" {
+		// Organizations is a global service: a management host without a
+		// configured region still lists its organization.
+		cfg.Region = orgRegion(ident.Partition())
 	}
 	cacheDir := f.opts.CacheDir
 	if f.opts.CacheDir == "" {
 		ttl = 0
 	}
-	res, err := accounts.FromOrganizations(ctx, organizations.NewFromConfig(src.Config), cacheKey, accounts.OrgOptions{
+	res, err := accounts.FromOrganizations(ctx, organizations.NewFromConfig(cfg), cacheKey, accounts.OrgOptions{
 		RoleTemplate: tmpl, ExternalID: f.opts.Config.ExternalID, CacheDir: cacheDir, CacheTTL: ttl, Refresh: f.opts.RefreshOrg,
 	})
 	if err != nil {
@@ -272,8 +285,25 @@ func (f *Fleet) enabledRegions(ctx context.Context) ([]string, error) {
 // instance profile).
 func (f *Fleet) BaseSource(ctx context.Context) (*creds.Source, error) {
 	return f.source(ctx, "base", func() (*creds.Source, error) {
-		return creds.LoadDefaultSource(ctx, f.opts.Config.BaseProfile, awsconfig.LoadOptions(f.opts.LoadOptions...)...)
+		return creds.LoadDefaultSource(ctx, f.opts.Config.BaseProfile, f.baseLoadOptions()...)
 	})
+}
+
+// baseLoadOptions load the base identity and the Organizations profile
+// from the fleet's AWS config file, the one its profiles come from.
+func (f *Fleet) baseLoadOptions() []func(*config.LoadOptions) error {
+	return awsconfig.LoadOptions(append([]func(*config.LoadOptions) error{config.WithSharedConfigFiles([]string{f.opts.AWSConfigPath})}, f.opts.LoadOptions...)...)
+}
+
+// orgRegion is where the Organizations endpoint of a partition lives.
+func orgRegion(partition string) string {
+	switch partition {
+	case "aws-cn":
+		return "cn-northwest-1"
+	case "aws-us-gov":
+		return "us-gov-west-1"
+	}
+	return "us-east-1"
 }
 
 func (f *Fleet) source(ctx context.Context, key string, load func() (*creds.Source, error)) (*creds.Source, error) {
