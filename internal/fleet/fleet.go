@@ -35,6 +35,9 @@ type Options struct {
 	CacheDir   string
 	NoCache    bool
 	RefreshOrg bool
+	// MFAToken gives the code for an MFA device (asked once per device and
+	// run); nil means no MFA code can be had.
+	MFAToken creds.TokenFunc
 	// LoadOptions are extra SDK options (the demo's in-process transport,
 	// tests); they come after rdsfleet's own.
 	LoadOptions []func(*config.LoadOptions) error
@@ -326,14 +329,21 @@ func (f *Fleet) SourceFor(ctx context.Context, a accounts.Account) (*creds.Sourc
 		return f.BaseSource(ctx)
 	}
 	p := f.profiles.Profiles[a.Profile]
-	key := p.SourceKey()
+	key := p.SourceKey() + "\x00" + p.MFASerial
 	return f.source(ctx, key, func() (*creds.Source, error) {
 		name := "credential_source " + p.CredentialSource
 		if p.SourceProfile != "" {
 			name = "source_profile " + p.SourceProfile
 		}
-		return creds.LoadProfileSource(ctx, a.Profile, a.RoleARN, name,
+		src, err := creds.LoadProfileSource(ctx, a.Profile, a.RoleARN, name,
 			awsconfig.LoadOptions(append([]func(*config.LoadOptions) error{config.WithSharedConfigFiles([]string{f.opts.AWSConfigPath})}, f.opts.LoadOptions...)...)...)
+		if err != nil || p.MFASerial == "" {
+			return src, err
+		}
+		if f.opts.MFAToken == nil {
+			return nil, fmt.Errorf("profile %s needs an MFA code for %s: run on a terminal or pass --mfa-code", a.Profile, p.MFASerial)
+		}
+		return creds.WithMFASession(ctx, src, p.MFASerial, f.opts.MFAToken)
 	})
 }
 

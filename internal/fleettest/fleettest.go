@@ -39,9 +39,13 @@ func Start(t testing.TB, worldYAML string, opts awssim.Options, instance string)
 		}
 	}
 	dir := t.TempDir()
+	imdsAddr := "127.0.0.1:0"
+	if instance == "" && !hasInstanceProfile(w) {
+		imdsAddr = "" // no management host in this world
+	}
 	h, err := simhost.Start(simhost.Config{
 		World: w, Options: opts, Addr: "127.0.0.1:0", ProxyAddr: "127.0.0.1:0",
-		CAFile: filepath.Join(dir, "ca.pem"), IMDSAddr: "127.0.0.1:0", IMDSInstance: instance,
+		CAFile: filepath.Join(dir, "ca.pem"), IMDSAddr: imdsAddr, IMDSInstance: instance,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -52,15 +56,18 @@ func Start(t testing.TB, worldYAML string, opts awssim.Options, instance string)
 		t.Fatal(err)
 	}
 	ios, _, out, errOut := iostreams.Test()
+	loadOpts := []func(*config.LoadOptions) error{
+		config.WithHTTPClient(hc),
+		config.WithSharedCredentialsFiles([]string{filepath.Join(dir, "credentials")}),
+	}
+	if h.IMDSURL != "" {
+		loadOpts = append(loadOpts, config.WithEC2IMDSEndpoint(h.IMDSURL))
+	}
 	return &Env{
 		Host: h, Dir: dir, Out: out, Err: errOut,
 		Factory: &factory.Factory{
-			IO: ios,
-			LoadOptions: []func(*config.LoadOptions) error{
-				config.WithHTTPClient(hc),
-				config.WithEC2IMDSEndpoint(h.IMDSURL),
-				config.WithSharedCredentialsFiles([]string{filepath.Join(dir, "credentials")}),
-			},
+			IO:            ios,
+			LoadOptions:   loadOpts,
 			AWSConfigPath: filepath.Join(dir, "aws-config"),
 			CacheDir:      filepath.Join(dir, "cache"),
 			ConfigPath:    filepath.Join(dir, "rdsfleet.yaml"),
@@ -95,3 +102,14 @@ func (e *Env) Reset() {
 // Calls is how many calls of an action ("sts:AssumeRole") the simulator
 // served since the last Reset.
 func (e *Env) Calls(action string) int64 { return e.Host.Sim.Stats().Snapshot().ByAction[action] }
+
+func hasInstanceProfile(w *world.World) bool {
+	for _, a := range w.Accounts {
+		for _, i := range a.EC2Instances {
+			if i.InstanceProfile != "" {
+				return true
+			}
+		}
+	}
+	return false
+}

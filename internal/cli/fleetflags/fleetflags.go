@@ -3,6 +3,7 @@
 package fleetflags
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -30,6 +31,7 @@ type Flags struct {
 	Concurrency int
 	NoCache     bool
 	RefreshOrg  bool
+	MFACode     string
 
 	Format  output.Format
 	Columns []string
@@ -49,6 +51,7 @@ func (f *Flags) AddFleet(cmd *cobra.Command) {
 	fs.IntVar(&f.Concurrency, "concurrency", 0, fmt.Sprintf("account-regions swept at once (default %d)", 64))
 	fs.BoolVar(&f.NoCache, "no-cache", false, "don't use or write the credential cache")
 	fs.BoolVar(&f.RefreshOrg, "refresh", false, "list the organization's accounts again instead of using the cached list")
+	fs.StringVar(&f.MFACode, "mfa-code", "", "MFA code for profiles with mfa_serial (default: asked once on the terminal)")
 }
 
 // AddOutput registers -o, --columns, --sort and --filter.
@@ -107,6 +110,7 @@ func (f *Flags) Load(ctx context.Context, fac *factory.Factory) (*fleet.Fleet, e
 		Concurrency: f.Concurrency,
 		CacheDir:    cacheDir, NoCache: f.NoCache, RefreshOrg: f.RefreshOrg,
 		LoadOptions: fac.LoadOptions,
+		MFAToken:    creds.OnceToken(f.mfaToken(fac)),
 	})
 	var inputErr *fleet.InputError
 	if errors.As(err, &inputErr) {
@@ -119,6 +123,25 @@ func (f *Flags) Load(ctx context.Context, fac *factory.Factory) (*fleet.Fleet, e
 		return nil, &exitcode.UsageError{Err: errors.New(noAccountsMessage(f, cfg))}
 	}
 	return fl, nil
+}
+
+// mfaToken is --mfa-code, else a prompt on the terminal; without either
+// there is no code to be had.
+func (f *Flags) mfaToken(fac *factory.Factory) creds.TokenFunc {
+	return func(serial string) (string, error) {
+		if f.MFACode != "" {
+			return f.MFACode, nil
+		}
+		if !fac.IO.IsStdinTTY() {
+			return "", errors.New("an MFA code is needed: pass --mfa-code or run on a terminal")
+		}
+		fmt.Fprintf(fac.IO.ErrOut, "MFA code for %s: ", serial)
+		line, err := bufio.NewReader(fac.IO.In).ReadString('\n')
+		if err != nil && line == "" {
+			return "", fmt.Errorf("reading the MFA code: %w", err)
+		}
+		return strings.TrimSpace(line), nil
+	}
 }
 
 func noAccountsMessage(f *Flags, cfg *fleetconfig.Config) string {
