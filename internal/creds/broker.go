@@ -44,8 +44,15 @@ type Broker struct {
 	OnAssume func(roleARN string)
 
 	mu      sync.Mutex
-	roles   map[string]*RoleCredentials
+	roles   map[roleKey]*RoleCredentials
 	assumes atomic.Int64
+}
+
+// roleKey identifies a role's credentials: the source itself (two sources
+// may share a name, never an identity) and the role's settings.
+type roleKey struct {
+	src  *Source
+	role string
 }
 
 // AssumeRoleCalls counts the AssumeRole calls this broker made.
@@ -70,11 +77,11 @@ func (b *Broker) Role(src *Source, r Role) *RoleCredentials {
 	if r.Duration == 0 {
 		r.Duration = time.Hour
 	}
-	key := src.Name + "\x00" + r.ARN + "\x00" + r.ExternalID + "\x00" + r.SessionName + "\x00" + r.Region
+	key := roleKey{src, r.ARN + "\x00" + r.ExternalID + "\x00" + r.SessionName + "\x00" + r.Region}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.roles == nil {
-		b.roles = map[string]*RoleCredentials{}
+		b.roles = map[roleKey]*RoleCredentials{}
 	}
 	if rc, ok := b.roles[key]; ok {
 		return rc
