@@ -3,7 +3,6 @@ package awssim
 import (
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/rdsfleet/rdsfleet/internal/awssim/policy"
@@ -174,10 +173,4 @@ func tagContext(ctx policy.Context, tags map[string]string) policy.Context {
 		ctx.Set("aws:ResourceTag/"+k, v)
 	}
 	return ctx
-}
-
-// serviceOf returns the service prefix of an action ("rds" of "rds:X").
-func serviceOf(action string) string {
-	svc, _, _ := strings.Cut(action, ":")
-	return svc
 }

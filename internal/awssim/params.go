@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // params are the flattened parameters of a query-protocol (and EC2) request:
@@ -47,19 +46,6 @@ func (p params) bool(name string) (value, set bool, err error) {
 		return false, true, nil
 	}
 	return false, true, invalidParam("Value (%s) for parameter %s is invalid. Expected a boolean.", s, name)
-}
-
-func (p params) time(name string) (time.Time, bool, error) {
-	s := p.get(name)
-	if s == "" {
-		return time.Time{}, false, nil
-	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05Z"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, true, nil
-		}
-	}
-	return time.Time{}, true, invalidParam("Value (%s) for parameter %s is invalid. Expected a timestamp.", s, name)
 }
 
 // list returns the values of a flattened list: for prefix "InstanceId" it

@@ -24,14 +24,13 @@ type handler func(c *call) (any, error)
 
 // service is one simulated AWS service.
 type service struct {
-	name     string // SigV4 signing name
-	proto    protocol
-	xmlns    string // query and EC2 protocols
-	version  string // API version the query protocol expects
-	target   string // JSON protocol X-Amz-Target prefix
-	global   bool   // IAM, Organizations: one endpoint for all regions
-	actions  map[string]handler
-	readOnly map[string]bool // actions that don't need the write lock
+	name    string // SigV4 signing name
+	proto   protocol
+	xmlns   string // query and EC2 protocols
+	version string // API version the query protocol expects
+	target  string // JSON protocol X-Amz-Target prefix
+	global  bool   // IAM, Organizations: one endpoint for all regions
+	actions map[string]handler
 }
 
 func (s *Server) services() map[string]*service {

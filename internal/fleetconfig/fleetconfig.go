@@ -144,7 +144,7 @@ func (c *Config) validate() error {
 		case "profiles", "organizations":
 		case "inventory":
 			if s.File == "" {
-				return fmt.Errorf("sources[%d]: an inventory source needs file:", i)
+				return fmt.Errorf("sources[%d]: an inventory source needs a file", i)
 			}
 		default:
 			return fmt.Errorf("sources[%d]: type %q must be profiles, organizations or inventory", i, s.Type)

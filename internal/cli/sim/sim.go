@@ -30,6 +30,7 @@ type Options struct {
 	Latency, Jitter           time.Duration
 	Quotas                    bool
 	ThrottleRate, FailureRate float64
+	SessionLifetime           time.Duration
 	Quiet                     bool
 }
 
@@ -76,6 +77,7 @@ See docs/simulator.md for the world file and the walkthrough.`,
 	f.BoolVar(&opts.Quotas, "quotas", false, "enforce AWS API rate limits per account and region")
 	f.Float64Var(&opts.ThrottleRate, "throttle-rate", 0, "fraction of calls answered with a throttling error (0-1)")
 	f.Float64Var(&opts.FailureRate, "failure-rate", 0, "fraction of calls answered with an internal error (0-1)")
+	f.DurationVar(&opts.SessionLifetime, "session-lifetime", 0, "cap every STS and IMDS session at this lifetime (exercise credential refresh)")
 	f.BoolVar(&opts.Quiet, "quiet", false, "don't log refused and unknown operations to stderr")
 	return cmd
 }
@@ -113,7 +115,7 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	simOpts := awssim.Options{
 		Latency: opts.Latency, Jitter: opts.Jitter, Quotas: opts.Quotas,
-		ThrottleRate: opts.ThrottleRate, FailureRate: opts.FailureRate,
+		ThrottleRate: opts.ThrottleRate, FailureRate: opts.FailureRate, SessionLifetime: opts.SessionLifetime,
 	}
 	if !opts.Quiet {
 		logger := log.New(opts.IO.ErrOut, "", log.LstdFlags)
