@@ -1,7 +1,8 @@
 package main
 
 // End-to-end tests: testdata/script/*.txtar run the real rdsfleet binary
-// (this test binary, re-executed as "rdsfleet" through testscript.RunMain)
+// (this test binary, re-executed as "rdsfleet" through testscript.Main,
+// running cli.Main exactly as main.go does)
 // against the simulator, which runs as the real binary too (`rdsfleet sim`
 // started by simstart). The commands under test reach the simulator only
 // through their environment, as a user's would: the lines of the
@@ -11,17 +12,26 @@ package main
 //
 // Script commands added here:
 //
-//	simstart [sim flags]   run `rdsfleet sim` in the background on free
-//	                       loopback ports with its proxy and IMDS, wait for
-//	                       its ready line and load its env file into the
-//	                       script's environment; stopped when the script ends
+//	simstart [-no-imds] [sim flags]
+//	                       run `rdsfleet sim` in the background on free
+//	                       loopback ports with its proxy and IMDS (not with
+//	                       -no-imds), wait for its ready line and load its
+//	                       env file into the script's environment; stopped
+//	                       (interrupted) when the script ends
 //	simstats ACTION N      the simulator served exactly N calls of ACTION
 //	                       (e.g. sts:AssumeRole) since the last simreset
 //	simreset               zero the simulator's call counts
 //	exitcode N CMD [ARGS]  run CMD (a program on PATH, e.g. rdsfleet) and
 //	                       succeed only if it exits with status N; its
 //	                       stdout and stderr are the command's
-//	jsonpath DOC PATH...   see below: checks a JSON document without jq
+//	jsonpath [-lines] PATH =|~ VALUE
+//	                       check the last stdout as JSON (or JSON lines)
+//	                       without jq; see cmdJSONPath
+//
+// The scripts' HOME, XDG_CACHE_HOME and XDG_CONFIG_HOME are $WORK, so no
+// real user file (credential cache, ~/.aws, rdsfleet config) is read or
+// written, and nothing of the machine's environment (such as a global
+// AWS_CA_BUNDLE) leaks in: testscript starts from an empty environment.
 
 import (
 	"bufio"
@@ -66,6 +76,12 @@ func TestScripts(t *testing.T) {
 			env.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(work, "no-credentials"))
 			env.Setenv("AWS_CONFIG_FILE", filepath.Join(work, "no-aws-config"))
 			env.Setenv("NO_COLOR", "1")
+			// Under -race every process sleeps a second before exiting to
+			// let late races show (GORACE atexit_sleep_ms); scripts run
+			// dozens of processes, so keep that short unless told otherwise.
+			if gorace := os.Getenv("GORACE"); !strings.Contains(gorace, "atexit_sleep_ms") {
+				env.Setenv("GORACE", strings.TrimSpace(gorace+" atexit_sleep_ms=10"))
+			}
 			env.Values[simKey{}] = &simState{}
 			return nil
 		},
@@ -130,9 +146,14 @@ func cmdSimstart(ts *testscript.TestScript, neg bool, args []string) {
 	envFile := filepath.Join(work, "sim.env")
 	bin, err := exec.LookPath("rdsfleet") // testscript put it first on PATH
 	ts.Check(err)
-	full := append([]string{"sim",
-		"--addr", "127.0.0.1:0", "--proxy-addr", "127.0.0.1:0", "--ca-file", filepath.Join(work, "ca.pem"),
-		"--imds-addr", "127.0.0.1:0", "--env-file", envFile, "--quiet"}, args...)
+	full := []string{"sim", "--addr", "127.0.0.1:0", "--proxy-addr", "127.0.0.1:0", "--ca-file", filepath.Join(work, "ca.pem"),
+		"--env-file", envFile, "--quiet"}
+	if len(args) > 0 && args[0] == "-no-imds" {
+		args = args[1:]
+	} else {
+		full = append(full, "--imds-addr", "127.0.0.1:0")
+	}
+	full = append(full, args...)
 	cmd := exec.Command(bin, full...)
 	cmd.Dir = work
 	cmd.Env = childEnv(ts)
@@ -148,7 +169,10 @@ func cmdSimstart(ts *testscript.TestScript, neg bool, args []string) {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			if line := sc.Text(); strings.HasPrefix(line, "ready ") {
-				ready <- line
+				select {
+				case ready <- line:
+				default:
+				}
 			}
 		}
 		io.Copy(io.Discard, stdout)

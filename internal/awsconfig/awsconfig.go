@@ -3,6 +3,9 @@
 package awsconfig
 
 import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
 	"net/http"
 	"time"
 
@@ -37,7 +40,24 @@ func NewRetryer() aws.Retryer {
 		o.MaxAttempts = 8
 		o.MaxBackoff = 20 * time.Second
 		o.RateLimiter = ratelimit.None
+		// An untrusted certificate won't become trusted by asking again.
+		o.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+			if IsCertificateError(err) {
+				return aws.FalseTernary
+			}
+			return aws.UnknownTernary
+		})}, o.Retryables...)
 	})
+}
+
+// IsCertificateError reports whether err is a TLS certificate verification
+// failure (an endpoint or proxy this host doesn't trust).
+func IsCertificateError(err error) bool {
+	var unknown x509.UnknownAuthorityError
+	var invalid x509.CertificateInvalidError
+	var host x509.HostnameError
+	var verify *tls.CertificateVerificationError
+	return errors.As(err, &unknown) || errors.As(err, &invalid) || errors.As(err, &host) || errors.As(err, &verify)
 }
 
 // LoadOptions are the config.LoadDefaultConfig options for rdsfleet's

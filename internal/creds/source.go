@@ -101,7 +101,7 @@ func LoadProfileSource(ctx context.Context, profile, roleARN, name string, opts 
 		}))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("profile %s: %w", profile, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if captured == nil {
 		return nil, fmt.Errorf("profile %s: the SDK did not resolve role_arn %s from it", profile, roleARN)

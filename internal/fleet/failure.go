@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/smithy-go"
 
+	"github.com/rdsfleet/rdsfleet/internal/awsconfig"
 	"github.com/rdsfleet/rdsfleet/internal/creds"
 	"github.com/rdsfleet/rdsfleet/internal/output"
 	"github.com/rdsfleet/rdsfleet/internal/sweep"
@@ -29,6 +30,9 @@ func Failure(t sweep.Target, err error) output.Failure {
 	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout():
 		f.Code, f.Message = "Timeout", "no answer in time"
 		f.Hint = "the endpoint is slow or unreachable from this host; retry, or lower --concurrency"
+	case awsconfig.IsCertificateError(err):
+		f.Code, f.Message = "Certificate", err.Error()
+		f.Hint = "this host does not trust the endpoint's (or proxy's) TLS certificate; point AWS_CA_BUNDLE at the CA that signed it"
 	case errors.As(err, &ae):
 		f.Code, f.Message = ae.ErrorCode(), ae.ErrorMessage()
 		f.Hint = hint(f.Stage, f.Code, t)

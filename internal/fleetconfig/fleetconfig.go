@@ -126,6 +126,8 @@ func Parse(path string, data []byte) (*Config, error) {
 		if i := strings.Index(msg, "\n"); i >= 0 {
 			msg = msg[:i]
 		}
+		msg = strings.Replace(msg, "not found in type fleetconfig.Config", "is not a key of the rdsfleet config (see the README)", 1)
+		msg = strings.Replace(msg, "not found in type fleetconfig.Source", "is not a key of a source (type, match, profile, cache_ttl, file)", 1)
 		if m := lineRE.FindStringSubmatch(msg); m != nil {
 			return nil, fmt.Errorf("config %s:%s: %s", path, m[1], strings.Replace(msg, m[0], "", 1))
 		}

@@ -120,6 +120,10 @@ func run[T any](ctx context.Context, opts *Options, k kind[T]) error {
 	if err != nil {
 		return err
 	}
+	// Check --columns, --sort and --filter before minutes of API calls.
+	if err := output.Render(io.Discard, io.Discard, output.Table{Rows: []T{}, Default: k.columns}, outOpts); err != nil {
+		return &exitcode.UsageError{Err: fmt.Errorf("--columns/--sort/--filter: %w", err)}
+	}
 	fl, err := opts.Flags.Load(ctx, opts.Factory)
 	if err != nil {
 		return err
