@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -22,6 +23,9 @@ type DiskCache struct {
 	// zero means 5 minutes.
 	MinRemaining time.Duration
 	Now          func() time.Time
+
+	dirOnce sync.Once
+	dirErr  error
 }
 
 type diskEntry struct {
@@ -81,15 +85,10 @@ func (d *DiskCache) Get(key string) (aws.Credentials, bool) {
 // Put stores credentials for key. Errors are returned for the caller to
 // log; a cache that can't be written only costs an AssumeRole next time.
 func (d *DiskCache) Put(key, roleARN string, c aws.Credentials) error {
-	if err := os.MkdirAll(d.credsDir(), 0o700); err != nil {
-		return err
-	}
-	// MkdirAll leaves an existing directory's mode alone; tighten it.
-	if err := os.Chmod(d.Dir, 0o700); err != nil {
-		return err
-	}
-	if err := os.Chmod(d.credsDir(), 0o700); err != nil {
-		return err
+	// Once per run: a sweep writes thousands of entries.
+	d.dirOnce.Do(func() { d.dirErr = d.prepareDir() })
+	if d.dirErr != nil {
+		return d.dirErr
 	}
 	data, err := json.Marshal(diskEntry{c.AccessKeyID, c.SecretAccessKey, c.SessionToken, c.Expires, roleARN})
 	if err != nil {
@@ -112,6 +111,18 @@ func (d *DiskCache) Put(key, roleARN string, c aws.Credentials) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), d.path(key))
+}
+
+// prepareDir creates the directory 0700; MkdirAll leaves an existing
+// directory's mode alone, so it is tightened too.
+func (d *DiskCache) prepareDir() error {
+	if err := os.MkdirAll(d.credsDir(), 0o700); err != nil {
+		return err
+	}
+	if err := os.Chmod(d.Dir, 0o700); err != nil {
+		return err
+	}
+	return os.Chmod(d.credsDir(), 0o700)
 }
 
 // Clear removes every cached credential; it returns how many it removed.

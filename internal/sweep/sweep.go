@@ -53,19 +53,28 @@ const DefaultRate = rate.Limit(8)
 type Func[T any] func(ctx context.Context, t Target, lim *rate.Limiter) (T, error)
 
 // Targets is every account × region pair: an account's own regions if it
-// has them, else the fleet's.
+// has them, else the fleet's. They come region by region (every account's
+// first region, then every account's second …) so an account's later
+// regions start once its role is assumed, instead of holding a slot while
+// its first region waits for the same AssumeRole.
 func Targets(accts []accounts.Account, regions []string) []Target {
 	var out []Target
-	for _, a := range accts {
-		rs := regions
-		if len(a.Regions) > 0 {
-			rs = a.Regions
+	for i := 0; ; i++ {
+		added := false
+		for _, a := range accts {
+			rs := regions
+			if len(a.Regions) > 0 {
+				rs = a.Regions
+			}
+			if i < len(rs) {
+				out = append(out, Target{Account: a, Region: rs[i]})
+				added = true
+			}
 		}
-		for _, r := range rs {
-			out = append(out, Target{Account: a, Region: r})
+		if !added {
+			return out
 		}
 	}
-	return out
 }
 
 // Run calls fn for every target with bounded concurrency. Cancelling ctx

@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -101,11 +103,17 @@ func (fl *benchFleet) factory(b *testing.B, cacheDir string, out *bytes.Buffer) 
 	}
 }
 
-// run runs `ls -o json` once.
+// run runs `ls -o json` once. Its goroutines carry the profiler label
+// bench=ls (pprof -tagfocus bench=ls leaves out setup and checks; the
+// simulator's goroutines are not labelled).
 func (fl *benchFleet) run(b *testing.B, f *factory.Factory) {
 	b.Helper()
 	flags := fleetflags.Flags{Regions: fl.regions, Format: output.FormatJSON}
-	if err := Run(context.Background(), &Options{Factory: f, Flags: flags, Kind: "instances"}); err != nil {
+	var err error
+	pprof.Do(context.Background(), pprof.Labels("bench", "ls"), func(ctx context.Context) {
+		err = Run(ctx, &Options{Factory: f, Flags: flags, Kind: "instances"})
+	})
+	if err != nil {
 		b.Fatalf("ls: %v\n%s", err, f.IO.ErrOut)
 	}
 }
@@ -143,7 +151,7 @@ func describePages(k int) int { return max(1, (k+99)/100) }
 // 50 ms of API latency, default settings (concurrency 64), with a cold
 // credential cache (one AssumeRole per account) and a warm one (none).
 //
-//	go test ./internal/cli/ls/ -run '^$' -bench LsSweep -benchtime 3x
+//	go test ./internal/cli/ls/ -run '^$' -bench '^BenchmarkLsSweep$' -benchtime 3x
 func BenchmarkLsSweep(b *testing.B) {
 	const latency = 50 * time.Millisecond
 	for _, accounts := range []int{100, 1000} {
@@ -157,6 +165,7 @@ func BenchmarkLsSweep(b *testing.B) {
 				bound := lowerBound(accounts+describes, 1+describePages(fl.spec.Instances), sweep.DefaultConcurrency, latency)
 				var out bytes.Buffer
 				var calls map[string]int64
+				var cpu time.Duration
 				b.StopTimer()
 				for i := 0; i < b.N; i++ {
 					cache, err := os.MkdirTemp(fl.dir, "cache-cold-")
@@ -166,13 +175,16 @@ func BenchmarkLsSweep(b *testing.B) {
 					out.Reset()
 					f := fl.factory(b, cache, &out)
 					stats.Reset()
+					start, cpu0 := time.Now(), cpuTime()
 					b.StartTimer()
 					fl.run(b, f)
 					b.StopTimer()
+					cpu += cpuTime() - cpu0
+					b.Logf("run %d: wall %v, CPU %v", i+1, time.Since(start).Round(time.Millisecond), (cpuTime() - cpu0).Round(time.Millisecond))
 					calls = addCalls(calls, stats.Snapshot())
 					fl.check(b, &out)
 				}
-				reportSweep(b, calls, bound)
+				reportSweep(b, calls, bound, cpu)
 			})
 
 			b.Run("cache=warm", func(b *testing.B) {
@@ -183,17 +195,21 @@ func BenchmarkLsSweep(b *testing.B) {
 				fl.run(b, fl.factory(b, cache, &out)) // fills the cache
 				fl.check(b, &out)
 				var calls map[string]int64
+				var cpu time.Duration
 				for i := 0; i < b.N; i++ {
 					out.Reset()
 					f := fl.factory(b, cache, &out)
 					stats.Reset()
+					start, cpu0 := time.Now(), cpuTime()
 					b.StartTimer()
 					fl.run(b, f)
 					b.StopTimer()
+					cpu += cpuTime() - cpu0
+					b.Logf("run %d: wall %v, CPU %v", i+1, time.Since(start).Round(time.Millisecond), (cpuTime() - cpu0).Round(time.Millisecond))
 					calls = addCalls(calls, stats.Snapshot())
 					fl.check(b, &out)
 				}
-				reportSweep(b, calls, bound)
+				reportSweep(b, calls, bound, cpu)
 			})
 		})
 	}
@@ -209,8 +225,18 @@ func addCalls(sum map[string]int64, snap awssim.StatsSnapshot) map[string]int64 
 	return sum
 }
 
+// cpuTime is the CPU time (user + system) the process used so far:
+// rdsfleet's and the simulator's, which share it.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // reportSweep reports calls by action per run, the bound and wall/bound.
-func reportSweep(b *testing.B, calls map[string]int64, bound time.Duration) {
+func reportSweep(b *testing.B, calls map[string]int64, bound, cpu time.Duration) {
 	b.Helper()
 	n := float64(b.N)
 	assume, describe := calls["sts:AssumeRole"], calls["rds:DescribeDBInstances"]
@@ -226,6 +252,7 @@ func reportSweep(b *testing.B, calls map[string]int64, bound time.Duration) {
 	b.ReportMetric(float64(describe)/n, "describe_calls/op")
 	b.ReportMetric(float64(other)/n, "other_calls/op")
 	b.ReportMetric(float64(bound.Milliseconds()), "bound_ms")
+	b.ReportMetric(float64(cpu.Milliseconds())/n, "cpu_ms/op")
 	wall := b.Elapsed() / time.Duration(b.N)
 	b.ReportMetric(float64(wall)/float64(bound), "wall/bound")
 	if len(names) > 0 {
@@ -233,14 +260,14 @@ func reportSweep(b *testing.B, calls map[string]int64, bound time.Duration) {
 	}
 }
 
-// BenchmarkLsSweepMemory is the heap of `ls -o json` over 10,000 accounts
+// BenchmarkLsPeakMemory is the heap of `ls -o json` over 10,000 accounts
 // × 5 DB instances (one region, no latency, cold cache), in-process: the
 // peak of HeapInuse during the run above what the simulator and the test
 // already held (sampled every 5 ms), and TotalAlloc over the run. The
 // output buffer (the JSON of 50,000 rows) is counted.
 //
-//	go test ./internal/cli/ls/ -run '^$' -bench LsSweepMemory -benchtime 1x
-func BenchmarkLsSweepMemory(b *testing.B) {
+//	go test ./internal/cli/ls/ -run '^$' -bench LsPeakMemory -benchtime 1x
+func BenchmarkLsPeakMemory(b *testing.B) {
 	fl := startBenchFleet(b, world.GenerateSpec{Accounts: 10_000, Regions: 1, Instances: 5, Seed: 1}, 0)
 	var peak, total uint64
 	b.StopTimer()
