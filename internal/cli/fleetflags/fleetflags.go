@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/spf13/cobra"
 
 	"github.com/rdsfleet/rdsfleet/internal/accounts"
+	"github.com/rdsfleet/rdsfleet/internal/awsconfig"
 	"github.com/rdsfleet/rdsfleet/internal/cli/exitcode"
 	"github.com/rdsfleet/rdsfleet/internal/cli/factory"
 	"github.com/rdsfleet/rdsfleet/internal/creds"
@@ -32,6 +34,7 @@ type Flags struct {
 	NoCache     bool
 	RefreshOrg  bool
 	MFACode     string
+	Debug       bool
 
 	Format  output.Format
 	Columns []string
@@ -51,6 +54,7 @@ func (f *Flags) AddFleet(cmd *cobra.Command) {
 	fs.IntVar(&f.Concurrency, "concurrency", 0, fmt.Sprintf("account-regions swept at once (default %d)", 64))
 	fs.BoolVar(&f.NoCache, "no-cache", false, "don't use or write the credential cache")
 	fs.BoolVar(&f.RefreshOrg, "refresh", false, "list the organization's accounts again instead of using the cached list")
+	fs.BoolVar(&f.Debug, "debug", false, "log every AWS call (service, operation, region, status, time; never headers or bodies) to stderr")
 	fs.StringVar(&f.MFACode, "mfa-code", "", "MFA code for profiles with mfa_serial (default: asked once on the terminal)")
 }
 
@@ -109,7 +113,7 @@ func (f *Flags) Load(ctx context.Context, fac *factory.Factory) (*fleet.Fleet, e
 		Regions:     splitAll(f.Regions),
 		Concurrency: f.Concurrency,
 		CacheDir:    cacheDir, NoCache: f.NoCache, RefreshOrg: f.RefreshOrg,
-		LoadOptions: fac.LoadOptions,
+		LoadOptions: f.loadOptions(fac),
 		MFAToken:    creds.OnceToken(f.mfaToken(fac)),
 	})
 	var inputErr *fleet.InputError
@@ -123,6 +127,13 @@ func (f *Flags) Load(ctx context.Context, fac *factory.Factory) (*fleet.Fleet, e
 		return nil, &exitcode.UsageError{Err: errors.New(noAccountsMessage(f, cfg))}
 	}
 	return fl, nil
+}
+
+func (f *Flags) loadOptions(fac *factory.Factory) []func(*config.LoadOptions) error {
+	if !f.Debug {
+		return fac.LoadOptions
+	}
+	return append(append([]func(*config.LoadOptions) error(nil), fac.LoadOptions...), awsconfig.DebugLog(fac.IO.ErrOut))
 }
 
 // mfaToken is --mfa-code, else a prompt on the terminal; without either
