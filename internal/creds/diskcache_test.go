@@ -25,22 +25,7 @@ const cacheWorld = `
 organization: {management_account: "999999999999"}
 regions: [us-east-1]
 accounts:
-  - id: "999999999999"
-    name: management
-    users:
-      - name: dba
-        access_key_id: AKIAEXAMPLEDBA000001
-        secret_access_key: examplesecretexamplesecretexamplesecret1
-        inline_policies:
-          assume: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "*"}]}
-    roles:
-      - name: Host
-        trust_policy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: "sts:AssumeRole"}]}
-        inline_policies:
-          assume: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/DB-Management-Host-Access-Role"}]}
-    instance_profiles: [{name: HostProfile, roles: [Host]}]
-    ec2_instances: [{id: i-0123456789abcdef0, region: us-east-1, instance_profile: HostProfile}]
-  - id: "111111111111"
+` + fleettest.ManagementAccount + `  - id: "111111111111"
     name: alpha
     roles:
       - name: DB-Management-Host-Access-Role

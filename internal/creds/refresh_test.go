@@ -2,6 +2,7 @@ package creds_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -49,24 +50,12 @@ func appAccount(id, name string) string {
 `
 }
 
-const refreshConfig = `[default]
-region = us-east-1
-
-[profile alpha]
-role_arn = arn:aws:iam::111111111111:role/DB-Management-Host-Access-Role
-credential_source = Ec2InstanceMetadata
-region = us-east-1
-
-[profile bravo]
-role_arn = arn:aws:iam::222222222222:role/DB-Management-Host-Access-Role
-credential_source = Ec2InstanceMetadata
-region = us-east-1
-
-[profile delta]
-role_arn = arn:aws:iam::444444444444:role/DB-Management-Host-Access-Role
-credential_source = Ec2InstanceMetadata
-region = us-east-1
-`
+// refreshConfig is fleettest.SeedConfig for this world: no charlie, and
+// bravo without an external ID.
+var refreshConfig = strings.NewReplacer(
+	"[profile charlie]\nrole_arn = arn:aws:iam::333333333333:role/DB-Management-Host-Access-Role\ncredential_source = Ec2InstanceMetadata\nregion = us-east-1\n\n", "",
+	"external_id = bravo-secret-id\n", "",
+).Replace(fleettest.SeedConfig)
 
 // TestLongSweepRefreshesSessions: sessions (the roles' and the instance
 // profile's) last 2 s and every call takes 200 ms, so a sweep of a few

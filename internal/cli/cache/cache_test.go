@@ -19,96 +19,14 @@ import (
 	"github.com/rdsfleet/rdsfleet/internal/output"
 )
 
-const dbaSecret = "examplesecretexamplesecretexamplesecret1"
+const dbaSecret = fleettest.DBASecretAccessKey
 
-// fleetWorld: the management host (allowed to assume the fleet's roles
-// and to read Organizations) and a user dba with static keys; alpha trusts
-// both, bravo the host with an ExternalId, charlie nobody here, delta the
-// host, with an opt-in region not enabled.
-const fleetWorld = `
-organization: {management_account: "999999999999"}
-regions: [us-east-1, eu-west-1, eu-south-1]
-accounts:
-  - id: "999999999999"
-    name: management
-    users:
-      - name: dba
-        access_key_id: AKIAEXAMPLEDBA000001
-        secret_access_key: ` + dbaSecret + `
-        inline_policies:
-          assume: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "*"}]}
-    roles:
-      - name: Host
-        trust_policy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: "sts:AssumeRole"}]}
-        inline_policies:
-          assume: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/DB-Management-Host-Access-Role"}]}
-          org: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: ["organizations:Describe*", "organizations:List*"], Resource: "*"}]}
-    instance_profiles: [{name: HostProfile, roles: [Host]}]
-    ec2_instances: [{id: i-0123456789abcdef0, region: us-east-1, instance_profile: HostProfile}]
-  - id: "111111111111"
-    name: alpha
-    roles:
-      - name: DB-Management-Host-Access-Role
-        trust_policy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: ["arn:aws:iam::999999999999:role/Host", "arn:aws:iam::999999999999:user/dba"]}, Action: "sts:AssumeRole"}]}
-        managed_policies: [arn:aws:iam::aws:policy/AmazonRDSReadOnlyAccess]
-    db_instances:
-      - {id: alpha-pg, region: us-east-1, engine: postgres, tags: {env: prod}}
-      - {id: alpha-my, region: eu-west-1, engine: mysql}
-  - id: "222222222222"
-    name: bravo
-    roles:
-      - name: DB-Management-Host-Access-Role
-        trust_policy:
-          Version: "2012-10-17"
-          Statement:
-            - Effect: Allow
-              Principal: {AWS: "arn:aws:iam::999999999999:role/Host"}
-              Action: sts:AssumeRole
-              Condition: {StringEquals: {"sts:ExternalId": "bravo-secret-id"}}
-        managed_policies: [arn:aws:iam::aws:policy/AmazonRDSReadOnlyAccess]
-    db_instances:
-      - {id: bravo-maria, region: us-east-1, engine: mariadb}
-  - id: "333333333333"
-    name: charlie
-    roles:
-      - name: DB-Management-Host-Access-Role
-        trust_policy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::333333333333:root"}, Action: "sts:AssumeRole"}]}
-  - id: "444444444444"
-    name: delta
-    disabled_regions: [eu-south-1]
-    roles:
-      - name: DB-Management-Host-Access-Role
-        trust_policy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::999999999999:role/Host"}, Action: "sts:AssumeRole"}]}
-        managed_policies: [arn:aws:iam::aws:policy/AmazonRDSReadOnlyAccess]
-    db_instances:
-      - {id: delta-db, region: us-east-1, engine: postgres}
-`
+const hostAssume = `          assume: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/DB-Management-Host-Access-Role"}]}` + "\n"
 
-// seedConfig is AWS's walkthrough's centralized config.
-const seedConfig = `[default]
-region = us-east-1
-
-[profile alpha]
-role_arn = arn:aws:iam::111111111111:role/DB-Management-Host-Access-Role
-credential_source = Ec2InstanceMetadata
-region = us-east-1
-
-[profile bravo]
-role_arn = arn:aws:iam::222222222222:role/DB-Management-Host-Access-Role
-credential_source = Ec2InstanceMetadata
-external_id = bravo-secret-id
-region = us-east-1
-
-[profile charlie]
-role_arn = arn:aws:iam::333333333333:role/DB-Management-Host-Access-Role
-credential_source = Ec2InstanceMetadata
-region = us-east-1
-
-[profile delta]
-role_arn = arn:aws:iam::444444444444:role/DB-Management-Host-Access-Role
-credential_source = Ec2InstanceMetadata
-region = us-east-1
-`
+// fleetWorld is fleettest.FleetWorld with the management host also allowed
+// to read Organizations, for the account list cache.
+var fleetWorld = strings.Replace(fleettest.FleetWorld, hostAssume, hostAssume+
+	`          org: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: ["organizations:Describe*", "organizations:List*"], Resource: "*"}]}`+"\n", 1)
 
 // dbaConfig reaches alpha from the dba user's keys.
 const dbaConfig = `[profile base]
@@ -122,8 +40,11 @@ region = us-east-1
 
 func setup(t *testing.T) *fleettest.Env {
 	t.Helper()
+	if fleetWorld == fleettest.FleetWorld {
+		t.Fatal("fleetWorld: the management host's assume policy was not found")
+	}
 	env := fleettest.Start(t, fleetWorld, awssim.Options{}, "")
-	env.WriteAWSConfig(t, seedConfig)
+	env.WriteAWSConfig(t, fleettest.SeedConfig)
 	if err := os.WriteFile(filepath.Join(env.Dir, "credentials"), []byte("[base]\naws_access_key_id = AKIAEXAMPLEDBA000001\naws_secret_access_key = "+dbaSecret+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}

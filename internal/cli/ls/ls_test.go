@@ -15,95 +15,6 @@ import (
 	"github.com/rdsfleet/rdsfleet/internal/output"
 )
 
-// fleetWorld: a management host (instance profile) and user, and four
-// application accounts: a trusting one, one requiring an ExternalId, one
-// that trusts nobody here, one with a region not enabled.
-const fleetWorld = `
-organization: {management_account: "999999999999"}
-regions: [us-east-1, eu-west-1, eu-south-1]
-accounts:
-  - id: "999999999999"
-    name: management
-    users:
-      - name: dba
-        access_key_id: AKIAEXAMPLEDBA000001
-        secret_access_key: examplesecretexamplesecretexamplesecret1
-        inline_policies:
-          assume: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "*"}]}
-    roles:
-      - name: Host
-        trust_policy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: "sts:AssumeRole"}]}
-        inline_policies:
-          assume: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/DB-Management-Host-Access-Role"}]}
-    instance_profiles: [{name: HostProfile, roles: [Host]}]
-    ec2_instances: [{id: i-0123456789abcdef0, region: us-east-1, instance_profile: HostProfile}]
-  - id: "111111111111"
-    name: alpha
-    roles:
-      - name: DB-Management-Host-Access-Role
-        trust_policy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: ["arn:aws:iam::999999999999:role/Host", "arn:aws:iam::999999999999:user/dba"]}, Action: "sts:AssumeRole"}]}
-        managed_policies: [arn:aws:iam::aws:policy/AmazonRDSReadOnlyAccess]
-    db_instances:
-      - {id: alpha-pg, region: us-east-1, engine: postgres, tags: {env: prod}}
-      - {id: alpha-my, region: eu-west-1, engine: mysql}
-  - id: "222222222222"
-    name: bravo
-    roles:
-      - name: DB-Management-Host-Access-Role
-        trust_policy:
-          Version: "2012-10-17"
-          Statement:
-            - Effect: Allow
-              Principal: {AWS: "arn:aws:iam::999999999999:role/Host"}
-              Action: sts:AssumeRole
-              Condition: {StringEquals: {"sts:ExternalId": "bravo-secret-id"}}
-        managed_policies: [arn:aws:iam::aws:policy/AmazonRDSReadOnlyAccess]
-    db_instances:
-      - {id: bravo-maria, region: us-east-1, engine: mariadb}
-  - id: "333333333333"
-    name: charlie
-    roles:
-      - name: DB-Management-Host-Access-Role
-        trust_policy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::333333333333:root"}, Action: "sts:AssumeRole"}]}
-    db_instances:
-      - {id: charlie-db, region: us-east-1, engine: postgres}
-  - id: "444444444444"
-    name: delta
-    disabled_regions: [eu-south-1]
-    roles:
-      - name: DB-Management-Host-Access-Role
-        trust_policy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::999999999999:role/Host"}, Action: "sts:AssumeRole"}]}
-        managed_policies: [arn:aws:iam::aws:policy/AmazonRDSReadOnlyAccess]
-    db_instances:
-      - {id: delta-db, region: us-east-1, engine: postgres}
-`
-
-// seedConfig is AWS's walkthrough's centralized config for these accounts.
-const seedConfig = `[default]
-region = us-east-1
-
-[profile alpha]
-role_arn = arn:aws:iam::111111111111:role/DB-Management-Host-Access-Role
-credential_source = Ec2InstanceMetadata
-region = us-east-1
-
-[profile bravo]
-role_arn = arn:aws:iam::222222222222:role/DB-Management-Host-Access-Role
-credential_source = Ec2InstanceMetadata
-external_id = bravo-secret-id
-region = us-east-1
-
-[profile charlie]
-role_arn = arn:aws:iam::333333333333:role/DB-Management-Host-Access-Role
-credential_source = Ec2InstanceMetadata
-region = us-east-1
-
-[profile delta]
-role_arn = arn:aws:iam::444444444444:role/DB-Management-Host-Access-Role
-credential_source = Ec2InstanceMetadata
-region = us-east-1
-`
-
 type jsonDoc struct {
 	Rows   []map[string]any `json:"rows"`
 	Errors []output.Failure `json:"errors"`
@@ -129,8 +40,8 @@ func ids(doc jsonDoc) string {
 }
 
 func TestLsSeedConfigPartialFailure(t *testing.T) {
-	env := fleettest.Start(t, fleetWorld, awssim.Options{}, "")
-	env.WriteAWSConfig(t, seedConfig)
+	env := fleettest.Start(t, fleettest.FleetWorld, awssim.Options{}, "")
+	env.WriteAWSConfig(t, fleettest.SeedConfig)
 	doc, err := runJSON(t, env, fleetflags.Flags{Regions: []string{"us-east-1", "eu-west-1", "eu-south-1"}}, "instances")
 	var partial *exitcode.PartialError
 	if !errors.As(err, &partial) {
@@ -171,8 +82,8 @@ func TestLsSeedConfigPartialFailure(t *testing.T) {
 }
 
 func TestLsExternalIDIsPassed(t *testing.T) {
-	env := fleettest.Start(t, fleetWorld, awssim.Options{}, "")
-	env.WriteAWSConfig(t, strings.Replace(seedConfig, "external_id = bravo-secret-id\n", "", 1))
+	env := fleettest.Start(t, fleettest.FleetWorld, awssim.Options{}, "")
+	env.WriteAWSConfig(t, strings.Replace(fleettest.SeedConfig, "external_id = bravo-secret-id\n", "", 1))
 	doc, _ := runJSON(t, env, fleetflags.Flags{Accounts: []string{"bravo"}, Regions: []string{"us-east-1"}}, "instances")
 	if len(doc.Errors) != 1 || doc.Errors[0].Code != "AccessDenied" {
 		t.Fatalf("without external_id: %+v", doc.Errors)
@@ -180,7 +91,7 @@ func TestLsExternalIDIsPassed(t *testing.T) {
 }
 
 func TestLsSourceProfileChain(t *testing.T) {
-	env := fleettest.Start(t, fleetWorld, awssim.Options{}, "")
+	env := fleettest.Start(t, fleettest.FleetWorld, awssim.Options{}, "")
 	env.WriteAWSConfig(t, `[profile base]
 region = us-east-1
 
@@ -203,8 +114,8 @@ source_profile = base
 func TestLsSurvivesThrottling(t *testing.T) {
 	// Every second call is throttled, STS's included: retries carry the
 	// sweep through.
-	env := fleettest.Start(t, fleetWorld, awssim.Options{ThrottleRate: 0.5}, "")
-	env.WriteAWSConfig(t, seedConfig)
+	env := fleettest.Start(t, fleettest.FleetWorld, awssim.Options{ThrottleRate: 0.5}, "")
+	env.WriteAWSConfig(t, fleettest.SeedConfig)
 	doc, _ := runJSON(t, env, fleetflags.Flags{Accounts: []string{"alpha", "bravo", "delta"}, Regions: []string{"us-east-1", "eu-west-1"}}, "instances")
 	if len(doc.Errors) != 0 {
 		t.Fatalf("errors under throttling: %+v", doc.Errors)
@@ -218,8 +129,8 @@ func TestLsSurvivesThrottling(t *testing.T) {
 }
 
 func TestLsOutputFormats(t *testing.T) {
-	env := fleettest.Start(t, fleetWorld, awssim.Options{}, "")
-	env.WriteAWSConfig(t, seedConfig)
+	env := fleettest.Start(t, fleettest.FleetWorld, awssim.Options{}, "")
+	env.WriteAWSConfig(t, fleettest.SeedConfig)
 	flags := fleetflags.Flags{Accounts: []string{"alpha"}, Regions: []string{"us-east-1", "eu-west-1"}, Format: output.FormatCSV, Columns: []string{"id", "engine", "tag:env"}}
 	if err := Run(context.Background(), &Options{Factory: env.Factory, Flags: flags, Kind: "instances"}); err != nil {
 		t.Fatal(err)
@@ -243,7 +154,7 @@ func TestLsOutputFormats(t *testing.T) {
 }
 
 func TestLsBadInput(t *testing.T) {
-	env := fleettest.Start(t, fleetWorld, awssim.Options{}, "")
+	env := fleettest.Start(t, fleettest.FleetWorld, awssim.Options{}, "")
 	for name, c := range map[string]struct {
 		awsConfig string
 		flags     fleetflags.Flags
@@ -252,9 +163,9 @@ func TestLsBadInput(t *testing.T) {
 		"both sources":   {"[profile x]\nrole_arn = arn:aws:iam::111111111111:role/R\nsource_profile = y\ncredential_source = Environment\n", fleetflags.Flags{}, "has both source_profile and credential_source"},
 		"cycle":          {"[profile x]\nrole_arn = arn:aws:iam::111111111111:role/R\nsource_profile = y\n[profile y]\nrole_arn = arn:aws:iam::111111111111:role/R\nsource_profile = x\n", fleetflags.Flags{}, "loops back"},
 		"unknown source": {"[profile x]\nrole_arn = arn:aws:iam::111111111111:role/R\nsource_profile = nope\n", fleetflags.Flags{}, `source_profile "nope" does not exist`},
-		"bad region":     {seedConfig, fleetflags.Flags{Regions: []string{"us-esat-1"}}, "region us-esat-1 does not exist"},
-		"bad column":     {seedConfig, fleetflags.Flags{Regions: []string{"us-east-1"}, Columns: []string{"nope"}}, "nope"},
-		"no match":       {seedConfig, fleetflags.Flags{Accounts: []string{"zulu"}}, "no account matches"},
+		"bad region":     {fleettest.SeedConfig, fleetflags.Flags{Regions: []string{"us-esat-1"}}, "region us-esat-1 does not exist"},
+		"bad column":     {fleettest.SeedConfig, fleetflags.Flags{Regions: []string{"us-east-1"}, Columns: []string{"nope"}}, "nope"},
+		"no match":       {fleettest.SeedConfig, fleetflags.Flags{Accounts: []string{"zulu"}}, "no account matches"},
 	} {
 		env.WriteAWSConfig(t, c.awsConfig)
 		env.Reset()

@@ -16,86 +16,6 @@ import (
 	"github.com/rdsfleet/rdsfleet/internal/output"
 )
 
-// fleetWorld: the management host (instance profile Host) and a user, and
-// four application accounts: trusting, requiring an ExternalId, trusting
-// nobody here, and one with an opt-in region not enabled.
-const fleetWorld = `
-organization: {management_account: "999999999999"}
-regions: [us-east-1, eu-west-1, eu-south-1]
-accounts:
-  - id: "999999999999"
-    name: management
-    users:
-      - name: dba
-        access_key_id: AKIAEXAMPLEDBA000001
-        secret_access_key: examplesecretexamplesecretexamplesecret1
-        inline_policies:
-          assume: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "*"}]}
-    roles:
-      - name: Host
-        trust_policy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: "sts:AssumeRole"}]}
-        inline_policies:
-          assume: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/DB-Management-Host-Access-Role"}]}
-    instance_profiles: [{name: HostProfile, roles: [Host]}]
-    ec2_instances: [{id: i-0123456789abcdef0, region: us-east-1, instance_profile: HostProfile}]
-  - id: "111111111111"
-    name: alpha
-    roles:
-      - name: DB-Management-Host-Access-Role
-        trust_policy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: ["arn:aws:iam::999999999999:role/Host", "arn:aws:iam::999999999999:user/dba"]}, Action: "sts:AssumeRole"}]}
-        managed_policies: [arn:aws:iam::aws:policy/AmazonRDSReadOnlyAccess]
-  - id: "222222222222"
-    name: bravo
-    roles:
-      - name: DB-Management-Host-Access-Role
-        trust_policy:
-          Version: "2012-10-17"
-          Statement:
-            - Effect: Allow
-              Principal: {AWS: "arn:aws:iam::999999999999:role/Host"}
-              Action: sts:AssumeRole
-              Condition: {StringEquals: {"sts:ExternalId": "bravo-secret-id"}}
-        managed_policies: [arn:aws:iam::aws:policy/AmazonRDSReadOnlyAccess]
-  - id: "333333333333"
-    name: charlie
-    roles:
-      - name: DB-Management-Host-Access-Role
-        trust_policy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::333333333333:root"}, Action: "sts:AssumeRole"}]}
-  - id: "444444444444"
-    name: delta
-    disabled_regions: [eu-south-1]
-    roles:
-      - name: DB-Management-Host-Access-Role
-        trust_policy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::999999999999:role/Host"}, Action: "sts:AssumeRole"}]}
-        managed_policies: [arn:aws:iam::aws:policy/AmazonRDSReadOnlyAccess]
-`
-
-// seedConfig is AWS's walkthrough's centralized config for these accounts.
-const seedConfig = `[default]
-region = us-east-1
-
-[profile alpha]
-role_arn = arn:aws:iam::111111111111:role/DB-Management-Host-Access-Role
-credential_source = Ec2InstanceMetadata
-region = us-east-1
-
-[profile bravo]
-role_arn = arn:aws:iam::222222222222:role/DB-Management-Host-Access-Role
-credential_source = Ec2InstanceMetadata
-external_id = bravo-secret-id
-region = us-east-1
-
-[profile charlie]
-role_arn = arn:aws:iam::333333333333:role/DB-Management-Host-Access-Role
-credential_source = Ec2InstanceMetadata
-region = us-east-1
-
-[profile delta]
-role_arn = arn:aws:iam::444444444444:role/DB-Management-Host-Access-Role
-credential_source = Ec2InstanceMetadata
-region = us-east-1
-`
-
 const hostSession = "arn:aws:sts::999999999999:assumed-role/Host/i-0123456789abcdef0"
 
 type doc struct {
@@ -132,8 +52,8 @@ func wantSessionName(t *testing.T) string {
 }
 
 func TestWhoamiSeedConfig(t *testing.T) {
-	env := fleettest.Start(t, fleetWorld, awssim.Options{}, "")
-	env.WriteAWSConfig(t, seedConfig)
+	env := fleettest.Start(t, fleettest.FleetWorld, awssim.Options{}, "")
+	env.WriteAWSConfig(t, fleettest.SeedConfig)
 	session := wantSessionName(t)
 
 	d, err := run(t, env)
@@ -203,8 +123,8 @@ func TestWhoamiSeedConfig(t *testing.T) {
 }
 
 func TestWhoamiSessionNameFromConfig(t *testing.T) {
-	env := fleettest.Start(t, fleetWorld, awssim.Options{}, "")
-	env.WriteAWSConfig(t, seedConfig+"role_session_name = delta-audit\n")
+	env := fleettest.Start(t, fleettest.FleetWorld, awssim.Options{}, "")
+	env.WriteAWSConfig(t, fleettest.SeedConfig+"role_session_name = delta-audit\n")
 	d, err := run(t, env, "--account", "alpha,delta")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, env.Err)
@@ -222,8 +142,8 @@ func TestWhoamiSessionNameFromConfig(t *testing.T) {
 }
 
 func TestWhoamiEveryAccountFails(t *testing.T) {
-	env := fleettest.Start(t, fleetWorld, awssim.Options{}, "")
-	env.WriteAWSConfig(t, seedConfig)
+	env := fleettest.Start(t, fleettest.FleetWorld, awssim.Options{}, "")
+	env.WriteAWSConfig(t, fleettest.SeedConfig)
 	_, err := run(t, env, "--account", "charlie")
 	var partial *exitcode.PartialError
 	if err == nil || errors.As(err, &partial) || exitcode.Of(err) != exitcode.ExitFailure {
